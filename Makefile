@@ -36,7 +36,9 @@ work:
 	@for nb in notebooks/*/*.ipynb; do \
 		dest=work/$${nb#notebooks/}; \
 		if [ ! -e "$$dest" ]; then mkdir -p "$$(dirname "$$dest")"; cp "$$nb" "$$dest"; \
-			echo "new exercise copy: $$dest"; fi; \
+			echo "new exercise copy: $$dest"; \
+		elif [ "$$nb" -nt "$$dest" ] && ! cmp -s "$$nb" "$$dest"; then \
+			echo "note: $$nb was updated after you copied it; your $$dest is kept as it is"; fi; \
 	done
 	@for f in notebooks/*/*; do case "$$f" in *.ipynb) ;; *) dest=work/$${f#notebooks/}; \
 		[ -e "$$dest" ] || cp -r "$$f" "$$dest";; esac; done
