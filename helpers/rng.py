@@ -14,7 +14,9 @@ Lasagne-style RNG used by initializers and every `RandomStreams` alive.
 Public names: `RandomStreams`, `set_seed`.
 """
 
+import itertools
 import random
+import warnings
 import weakref
 
 import numpy as np
@@ -23,7 +25,8 @@ import pytensor.tensor as pt
 
 __all__ = ["RandomStreams", "set_seed"]
 
-_ALIVE = weakref.WeakSet()
+_ALIVE = weakref.WeakValueDictionary()  # creation order -> streams, for set_seed
+_CREATED = itertools.count()
 
 
 class RandomStreams:
@@ -43,7 +46,7 @@ class RandomStreams:
     def __init__(self, seed=None):
         self._rng_vars = []
         self.seed(seed)
-        _ALIVE.add(self)
+        _ALIVE[next(_CREATED)] = self
 
     def seed(self, seed=None):
         """Restart every stream made so far (and those made later) from `seed`."""
@@ -57,8 +60,13 @@ class RandomStreams:
     def _draw(self, rv, *params, size, dtype=None):
         rng_var = pytensor.shared(self._next_generator())
         self._rng_vars.append(rng_var)
-        out = rv(*params, size=size, rng=rng_var)
-        rng_var.default_update = out.owner.outputs[0]
+        with warnings.catch_warnings():
+            # PyTensor 3.3 prefers explicit ``updates={rng: next_rng}``; Theano's
+            # streams advanced by themselves through the variable's default update,
+            # which PyTensor still honours (and which this class exists to give).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            out = rv(*params, size=size, rng=rng_var)
+            rng_var.default_update = out.owner.outputs[0]
         return out if dtype is None else pt.cast(out, dtype)
 
     def uniform(self, size, low=0.0, high=1.0, dtype=None):
@@ -98,6 +106,6 @@ def set_seed(seed=0):
     from helpers.lasagne import random as lasagne_random
 
     lasagne_random.set_rng(np.random.RandomState(seed))
-    for offset, streams in enumerate(sorted(_ALIVE, key=id)):
+    for offset, (_, streams) in enumerate(sorted(_ALIVE.items())):
         streams.seed(seed + offset)
     return seed

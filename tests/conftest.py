@@ -1,0 +1,38 @@
+"""Shared fixtures: a seeded NumPy generator per test and the CPU/JAX backend switch."""
+
+import zlib
+
+import numpy as np
+import pytest
+
+import helpers
+
+
+@pytest.fixture
+def rng(request):
+    """A ``np.random.Generator`` seeded from the test's id: same draws every run."""
+    return np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
+
+
+def _jax_available():
+    try:
+        import jax  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["cpu", "jax"])
+def backend(request):
+    """Run the test once per backend; functions compiled inside use that mode.
+
+    Compile with ``pytensor.function`` (not ``.eval()``) so the mode applies.
+    The JAX run is skipped when jax is not installed; "cpu" is restored after.
+    """
+    if request.param == "jax" and not _jax_available():
+        pytest.skip("jax is not installed")
+    helpers.backend.use(request.param)
+    try:
+        yield request.param
+    finally:
+        helpers.backend.use("cpu")
