@@ -20,6 +20,9 @@ JOBS ?= 2
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 export PATH := $(abspath $(BIN)):$(PATH)
 
+# Tests run two processes on two cores: one BLAS thread each (see README, Tests).
+test test-unit test-notebooks test-jax test-gpu test-compat: export OPENBLAS_NUM_THREADS ?= 1
+
 .PHONY: lab test test-unit test-notebooks test-jax test-gpu test-compat release \
 	reproduce-02 work clean
 

@@ -39,9 +39,16 @@ def align_targets(predictions, targets):
 
 
 def _pick(predictions, targets):
-    """``predictions[i, targets[i]]`` for every row i: (batch, classes) -> (batch,)."""
-    rows = pt.arange(np.int64(0), predictions.shape[0])
-    return predictions[rows, pt.cast(targets, "int64")]
+    """``predictions[i, targets[i]]`` for every row i: (batch, classes) -> (batch,).
+
+    Written as a sum against a one-hot mask rather than ``predictions[arange(n),
+    targets]``: the JAX backend cannot build ``arange(n)`` (nor the gradient of
+    the indexing) when the batch size is only known at run time.  The class ids
+    come from a cumulative sum for the same reason.
+    """
+    classes = pt.cumsum(pt.ones_like(predictions[0], dtype="int64")) - 1  # (classes,)
+    one_hot = pt.eq(pt.shape_padright(targets), classes)  # (batch, classes)
+    return pt.sum(predictions * one_hot, axis=-1)
 
 
 def _is_int(x):
