@@ -3,7 +3,8 @@
 Public names: `tokenize`, `Vocabulary`; word embeddings (ch 3): `build_vocab`,
 `encode_words`, `make_cbow_dataset`, `subsample`, `unigram_table`,
 `cbow_softmax_loss`, `cbow_negative_loss`, `train_cbow`, `nearest_words`,
-`UNK`, `PAD`.
+`UNK`, `PAD`; language models (ch 4): `split_sentences`, `clean_chars`,
+`build_char_lm_data`, `build_word_lm_data`, `make_lm_batches`, `perplexity`.
 """
 
 import re
@@ -16,12 +17,18 @@ __all__ = [
     "PAD",
     "UNK",
     "Vocabulary",
+    "build_char_lm_data",
     "build_vocab",
+    "build_word_lm_data",
     "cbow_negative_loss",
     "cbow_softmax_loss",
+    "clean_chars",
     "encode_words",
     "make_cbow_dataset",
+    "make_lm_batches",
     "nearest_words",
+    "perplexity",
+    "split_sentences",
     "subsample",
     "tokenize",
     "train_cbow",
@@ -230,8 +237,8 @@ def unigram_table(counts, power=0.75, size=1_000_000):
 def cbow_softmax_loss(W_in, W_out, context, target):
     """Mean CBOW negative log-likelihood with a full softmax over the vocabulary.
 
-    ``-log softmax(h W_out)[target] = logsumexp(h W_out) - h . W_out[:, target]``,
-    where h is the mean of the context rows of `W_in`.
+    ``-log softmax(h W_out)[target]``, where h is the mean of the context rows of
+    `W_in`.
 
     Parameters
     ----------
@@ -244,10 +251,12 @@ def cbow_softmax_loss(W_in, W_out, context, target):
     -------
     scalar tensor
     """
+    from pytensor.tensor.special import log_softmax
+
     hidden = W_in[context].mean(axis=1)  # (batch, embed)
-    scores = hidden @ W_out  # (batch, vocab)
-    target_scores = (hidden * W_out.T[target]).sum(axis=-1)  # (batch,)
-    return (pt.logsumexp(scores, axis=-1) - target_scores).mean()
+    log_probs = log_softmax(hidden @ W_out, axis=-1)  # (batch, vocab)
+    rows = pt.arange(np.int64(0), target.shape[0])
+    return -log_probs[rows, target].mean()
 
 
 def cbow_negative_loss(W_in, W_out, context, target, negatives):
@@ -340,7 +349,8 @@ def train_cbow(ids, vocab_size, embed_size=32, window=2, batch_size=128, num_epo
     loss_log, window_losses, steps, start = [], [], 0, time.perf_counter()
     epochs_done, stopped = 0.0, False
     for epoch in range(num_epochs):
-        stream = ids if subsample_t is None else subsample(ids, counts, subsample_t, rng)
+        stream = (ids if subsample_t is None
+                  else subsample(ids, counts, subsample_t, rng))
         contexts, targets = make_cbow_dataset(stream, pad_idx=1, c=window)
         order = rng.permutation(len(targets))
         n_batches = len(targets) // batch_size
@@ -362,9 +372,9 @@ def train_cbow(ids, vocab_size, embed_size=32, window=2, batch_size=128, num_epo
         if stopped:
             break
         epochs_done += 1
-    return dict(W_in=np.asarray(W_in.get_value()), W_out=np.asarray(W_out.get_value()),
-                loss_log=loss_log, steps=steps, epochs=epochs_done,
-                seconds=time.perf_counter() - start)
+    return {"W_in": np.asarray(W_in.get_value()), "W_out": np.asarray(W_out.get_value()),
+            "loss_log": loss_log, "steps": steps, "epochs": epochs_done,
+            "seconds": time.perf_counter() - start}
 
 
 def _unit_rows(E, eps=1e-8):
@@ -391,3 +401,144 @@ def nearest_words(E, idx, k=5):
     sims = E_norm @ E_norm[idx]
     sims[idx] = -np.inf
     return [int(i) for i in np.argsort(-sims, kind="stable")[:k]]
+
+
+# ------------------------------------------------------- language models (ch 4)
+
+LM_START, LM_END, LM_UNKNOWN = "START", "END", "UNKNOWN"
+CHAR_START, CHAR_END = "^", "$"
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def split_sentences(text):
+    """Split running text into sentences at '.', '?' or '!' followed by white space.
+
+    Line breaks and runs of spaces become single spaces first, so a speaker line
+    such as ``"All:"`` stays attached to the sentence that follows it.
+
+    >>> split_sentences("All:\\nSpeak, speak.\\n\\nFirst Citizen:\\nYou are all resolved?")
+    ['All: Speak, speak.', 'First Citizen: You are all resolved?']
+    """
+    text = " ".join(text.split())
+    return [s for s in _SENTENCE_END.split(text) if s]
+
+
+def clean_chars(text):
+    """Lowercase, one space for any white space, and the corpus's stray '$' -> 'l'.
+
+    tinyshakespeare holds a single '$' (a typo in "sha$l"); left alone it would
+    collide with the END symbol '$' of the character models.
+    """
+    return " ".join(text.lower().split()).replace(CHAR_END, "l")
+
+
+def build_char_lm_data(sentences):
+    """Character language-model pairs: X = [START] + chars, y = chars + [END].
+
+    Parameters
+    ----------
+    sentences : list of str
+
+    Returns
+    -------
+    X, y : list of lists of int
+        One pair per sentence, both of length ``len(sentence) + 1``; ``y[i]`` is
+        ``X[i]`` shifted left by one, so ``X[i][1:] == y[i][:-1]``.
+    alphabet : list of str
+        ``["^", "$"] + sorted(characters)``: id 0 is START, id 1 is END.
+    """
+    cleaned = [clean_chars(s) for s in sentences]
+    alphabet = [CHAR_START, CHAR_END] + sorted(set("".join(cleaned)))
+    char_to_id = {c: i for i, c in enumerate(alphabet)}
+    X, y = [], []
+    for s in cleaned:
+        ids = [char_to_id[c] for c in s]
+        X.append([0] + ids)
+        y.append(ids + [1])
+    return X, y, alphabet
+
+
+def build_word_lm_data(sentences, vocab_size):
+    """Word language-model pairs over the `vocab_size` most frequent tokens.
+
+    Parameters
+    ----------
+    sentences : list of str
+        Tokenized with `tokenize` (lowercase, punctuation kept as tokens).
+    vocab_size : int
+        Number of words kept (ties by alphabetical order); the rest map to UNKNOWN.
+
+    Returns
+    -------
+    X, y : list of lists of int
+        ``X[i] = [0] + ids``, ``y[i] = ids + [1]``.
+    index : list of str
+        ``["START", "END", "UNKNOWN"] + words``: ``vocab_size + 3`` entries.
+    """
+    tokenized = [tokenize(s) for s in sentences]
+    vocab = Vocabulary((t for s in tokenized for t in s), max_size=vocab_size,
+                       specials=(LM_START, LM_END, LM_UNKNOWN), unk=LM_UNKNOWN)
+    X, y = [], []
+    for s in tokenized:
+        ids = vocab.encode(s).tolist()
+        X.append([0] + ids)
+        y.append(ids + [1])
+    return X, y, vocab.itos
+
+
+def make_lm_batches(X, y, batch_size, seq_len, shuffle=True, seed=0, pad_id=1):
+    """Pack variable-length (X, y) pairs into fixed-shape batches with a mask.
+
+    Sequences longer than `seq_len` are cut after `seq_len` symbols; shorter
+    ones are padded with `pad_id` and masked out.  Sentences that do not fill
+    a last batch are dropped, so every batch has the same static shape (what
+    a scan compiled for JAX needs).
+
+    Parameters
+    ----------
+    X, y : list of lists of int
+    batch_size, seq_len : int
+    shuffle : bool
+        Put the sentences in a random order drawn from ``default_rng(seed)``.
+
+    Returns
+    -------
+    X_batches, y_batches : (batches, batch, time) int32 arrays
+    mask : (batches, batch, time) float32 array
+        1 where a target symbol is real, 0 on padding.
+    """
+    order = np.arange(len(X))
+    if shuffle:
+        order = np.random.default_rng(seed).permutation(len(X))
+    num_batches = len(X) // batch_size
+    if num_batches == 0:
+        raise ValueError(f"{len(X)} sentences do not fill one batch of {batch_size}.")
+    shape = (num_batches * batch_size, seq_len)
+    X_out = np.full(shape, pad_id, dtype=np.int32)
+    y_out = np.full(shape, pad_id, dtype=np.int32)
+    mask = np.zeros(shape, dtype=np.float32)
+    for row, i in enumerate(order[: shape[0]]):
+        n = min(seq_len, len(X[i]))
+        X_out[row, :n], y_out[row, :n], mask[row, :n] = X[i][:n], y[i][:n], 1
+    split = (num_batches, batch_size, seq_len)
+    return X_out.reshape(split), y_out.reshape(split), mask.reshape(split)
+
+
+def perplexity(probs, targets):
+    """exp of the mean cross-entropy of the targets' probabilities.
+
+    Parameters
+    ----------
+    probs : (examples, vocab) array
+        Predicted distributions, one row per position.
+    targets : (examples,) int array
+
+    Returns
+    -------
+    float
+        1.0 for certain correct predictions; V for a uniform guess over V symbols.
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    picked = probs[np.arange(len(targets)), np.asarray(targets)]
+    return float(np.exp(-np.mean(np.log(picked))))
