@@ -10,6 +10,11 @@ The course runs every notebook unchanged on two backends:
   (``pip install "jax[cuda12]"``) this is how the course runs on a GPU; with the
   plain ``jax`` wheel it runs on the CPU (CI uses that to prove portability).
 
+In JAX mode 64-bit types stay enabled, so a float64 graph gives the same numbers
+as on the CPU and a float32 graph stays float32 (PyTensor alone would fix JAX's
+64-bit switch from ``floatX`` at its first JAX compile, so results would depend on
+the order of a notebook's cells).
+
 Public names: `use`, `current`, `describe`, `BACKENDS`.
 """
 
@@ -58,6 +63,35 @@ def _pip_openblas_flags():
     return f"-L{lib} -lscipy_openblas -Wl,-rpath,{lib} {renames}"
 
 
+def _prepare_jax():
+    """Load PyTensor's JAX dispatch, register the course's Ops, keep 64-bit types."""
+    import jax
+    import pytensor.link.jax.dispatch  # noqa: F401  (sets jax_enable_x64 from floatX)
+
+    from helpers import nnet
+
+    nnet._register_jax()
+    jax.config.update("jax_enable_x64", True)
+
+
+def _prepare_jax_before_each_compile():
+    """Run `_prepare_jax` whenever PyTensor compiles for JAX, whatever the mode source."""
+    try:
+        from pytensor.link.jax.linker import JAXLinker
+    except ImportError:  # pragma: no cover - very old PyTensor
+        return
+    original = JAXLinker.fgraph_convert
+    if getattr(original, "_course_prepared", False):
+        return
+
+    def fgraph_convert(self, *args, **kwargs):
+        _prepare_jax()
+        return original(self, *args, **kwargs)
+
+    fgraph_convert._course_prepared = True
+    JAXLinker.fgraph_convert = fgraph_convert
+
+
 def use(name=None):
     """Select the backend for every ``pytensor.function`` compiled afterwards.
 
@@ -93,6 +127,7 @@ def use(name=None):
                 "The JAX backend needs jax. On a CPU: pip install jax; on an NVIDIA "
                 "GPU: pip install 'jax[cuda12]' (or `make test-gpu`)."
             ) from err
+        _prepare_jax()
         pytensor.config.mode = "JAX"
     _current = key
     return key
@@ -112,3 +147,6 @@ def describe():
         return f"backend: jax (PyTensor mode JAX) on {devices}"
     blas = "OpenBLAS" if pytensor.config.blas__ldflags else "no BLAS"
     return f"backend: cpu (PyTensor C backend, mode CVM, {blas})"
+
+
+_prepare_jax_before_each_compile()

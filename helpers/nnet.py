@@ -429,11 +429,17 @@ def _spatial_shape(var):
     return var.shape[2:]
 
 
+_JAX_REGISTERED = []
+
+
 def _register_jax():
+    if _JAX_REGISTERED:
+        return
     try:
         from pytensor.link.jax.dispatch import jax_funcify
     except ImportError:  # pragma: no cover - jax missing
         return
+    _JAX_REGISTERED.append(True)
 
     def _const_hw(node, index, what):
         sizes = tuple(_static(node.inputs[index][i]) for i in range(2))
@@ -446,19 +452,24 @@ def _register_jax():
 
     @jax_funcify.register(Conv2d)
     def _jax_conv2d(op, node=None, **kwargs):
-        return op._jax_conv()
+        conv, dtype = op._jax_conv(), node.outputs[0].dtype
+
+        def conv_typed(x, w):
+            return conv(x.astype(dtype), w.astype(dtype))
+
+        return conv_typed
 
     @jax_funcify.register(Conv2dGradInputs)
     def _jax_conv2d_grad_inputs(op, node=None, **kwargs):
         import jax
         import jax.numpy as jnp
 
-        conv = op._jax_conv()
+        conv, dtype = op._jax_conv(), node.outputs[0].dtype
         in_hw = _const_hw(node, 2, "input size")
 
         def grad_inputs(w, g, _in_hw):
             x0 = jnp.zeros((g.shape[0], w.shape[1]) + in_hw, dtype=g.dtype)
-            return jax.vjp(lambda x: conv(x, w.astype(g.dtype)), x0)[1](g)[0]
+            return jax.vjp(lambda x: conv(x, w.astype(g.dtype)), x0)[1](g)[0].astype(dtype)
 
         return grad_inputs
 
@@ -467,17 +478,16 @@ def _register_jax():
         import jax
         import jax.numpy as jnp
 
-        conv = op._jax_conv()
+        conv, dtype = op._jax_conv(), node.outputs[0].dtype
         k_hw = _const_hw(node, 2, "filter size")
 
         def grad_weights(x, g, _k_hw):
             w0 = jnp.zeros((g.shape[1], x.shape[1]) + k_hw, dtype=g.dtype)
-            return jax.vjp(lambda w: conv(x.astype(g.dtype), w), w0)[1](g)[0]
+            return jax.vjp(lambda w: conv(x.astype(g.dtype), w), w0)[1](g)[0].astype(dtype)
 
         return grad_weights
 
 
-_register_jax()
 
 
 # ------------------------------------------------------------ public functions

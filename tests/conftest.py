@@ -36,3 +36,14 @@ def backend(request):
         yield request.param
     finally:
         helpers.backend.use("cpu")
+
+
+@pytest.fixture(autouse=True)
+def _restore_pytensor_config():
+    """A test that changes floatX or the backend must not leak it into the next."""
+    import pytensor
+
+    floatX, backend = pytensor.config.floatX, helpers.backend.current()
+    yield
+    pytensor.config.floatX = floatX
+    helpers.backend.use(backend)
