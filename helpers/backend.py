@@ -71,7 +71,40 @@ def _prepare_jax():
     from helpers import nnet
 
     nnet._register_jax()
+    _register_reductions_keep_their_dtype()
     jax.config.update("jax_enable_x64", True)
+
+
+def _register_reductions_keep_their_dtype():
+    """Make JAX sums and products return the dtype PyTensor gave them.
+
+    PyTensor's JAX `CAReduce` returns its *accumulator* dtype, and a float32 sum
+    accumulates in float64.  PyTensor itself turns 64-bit types off when floatX is
+    float32, which hides that; with them kept on, a float32 sum came back float64,
+    so a float32 `scan` gradient (which sums inside the loop) failed with "carry
+    input and carry output must have equal types" and other float32 results were
+    silently float64.  Casting to the node's output dtype fixes both.
+    """
+    from pytensor.link.jax.dispatch import jax_funcify
+    from pytensor.tensor.elemwise import CAReduce
+
+    original = jax_funcify.dispatch(CAReduce)
+    if getattr(original, "_course_keeps_dtype", False):
+        return
+
+    def careduce(op, node=None, **kwargs):
+        reduce = original(op, node=node, **kwargs)
+        if node is None:
+            return reduce
+        dtype = node.outputs[0].dtype
+
+        def reduce_typed(x):
+            return reduce(x).astype(dtype)
+
+        return reduce_typed
+
+    careduce._course_keeps_dtype = True
+    jax_funcify.register(CAReduce, careduce)
 
 
 def _prepare_jax_before_each_compile():
@@ -84,9 +117,26 @@ def _prepare_jax_before_each_compile():
     if getattr(original, "_course_prepared", False):
         return
 
-    def fgraph_convert(self, *args, **kwargs):
+    def fgraph_convert(self, fgraph, *args, **kwargs):
         _prepare_jax()
-        return original(self, *args, **kwargs)
+        converted = original(self, fgraph, *args, **kwargs)
+        dtypes = [getattr(out.type, "dtype", None) for out in fgraph.outputs]
+        if not any(d and d.startswith("float") for d in dtypes):
+            return converted
+
+        def with_declared_dtypes(*inputs):
+            # Some JAX lowerings return float64 for a float32 graph (e.g. reductions
+            # accumulated in float64); without this cast a float32 parameter would
+            # silently become float64 after its first update.
+            outputs = converted(*inputs)
+            if not isinstance(outputs, (tuple, list)):
+                d = dtypes[0]
+                return outputs.astype(d) if d and outputs.dtype != d else outputs
+            return type(outputs)(
+                o.astype(d) if d and d.startswith("float") and o.dtype != d else o
+                for o, d in zip(outputs, dtypes))
+
+        return with_declared_dtypes
 
     fgraph_convert._course_prepared = True
     JAXLinker.fgraph_convert = fgraph_convert
