@@ -72,7 +72,7 @@ test-compat:
 	@test -n "$(PY311)" || { echo "No Python 3.11 found: skipping."; exit 0; }
 	@test -x .venv-py311/bin/python || $(PY311) -m venv .venv-py311
 	.venv-py311/bin/python -m pip install --quiet -e ".[test]"
-	.venv-py311/bin/python -m pytest -p no:cacheprovider -n $(JOBS) tests --ignore=tests/notebooks
+	.venv-py311/bin/python -m pytest -p no:cacheprovider -n $(JOBS) -m "not slow" tests --ignore=tests/notebooks
 
 release: $(BIN)/.installed
 	@for ch in $(CHAPTERS); do \

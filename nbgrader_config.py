@@ -18,3 +18,7 @@ c.ExecutePreprocessor.timeout = 600
 # Released notebooks carry no outputs and no solutions.
 c.ClearOutputPreprocessor.enabled = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Instructor-only scripts (they contain worked models) stay out of the release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            "reproduce.py"]
