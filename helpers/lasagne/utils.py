@@ -228,9 +228,11 @@ def create_param(spec, shape, name=None):
     Parameters
     ----------
     spec : ndarray, number, callable, SharedVariable or Variable
-        An array (or number) becomes a new shared variable; a callable (an
-        initializer from `helpers.lasagne.init`) is called with `shape` first; a
-        shared variable or any expression is used as it is.
+        An array (or number) becomes a new shared variable, a floating-point one
+        cast to ``floatX`` (Lasagne kept the array's dtype, so a float64 array
+        made a float32 network compute in float64); a callable (an initializer
+        from `helpers.lasagne.init`) is called with `shape` first; a shared
+        variable or any expression is used as it is.
     shape : tuple of int
         The shape the parameter must have; every size must be positive.
     name : str or None
@@ -273,6 +275,8 @@ def create_param(spec, shape, name=None):
                 f"{_shape_str(spec.shape)}, expected {_shape_str(shape)}. Pass an "
                 "array of that shape or an initializer such as init.GlorotUniform()."
             )
+        if spec.dtype.kind == "f" and spec.dtype != pytensor.config.floatX:
+            spec = spec.astype(pytensor.config.floatX)  # integer arrays stay integer
         static = tuple(1 if s == 1 else None for s in shape)
         spec = pytensor.shared(spec, shape=static)
 

@@ -43,6 +43,17 @@ class TestCreateParam:
         p = utils.create_param(np.ones((2, 3)), (2, 3), name="W")
         assert isinstance(p, pytensor.compile.SharedVariable) and p.name == "W"
 
+    @pytest.mark.parametrize("floatX", ["float32", "float64"])
+    def test_float_arrays_become_floatX_and_integer_arrays_stay(self, floatX):
+        pytensor.config.floatX = floatX  # the conftest restores it
+        values = np.linspace(-1, 1, 6).reshape(2, 3)
+        other = "float64" if floatX == "float32" else "float32"
+        p = utils.create_param(values.astype(other), (2, 3))
+        assert p.dtype == floatX and p.get_value().dtype == floatX
+        np.testing.assert_allclose(p.get_value(), values, rtol=1e-6)
+        assert utils.create_param(0.5, ()).dtype == floatX
+        assert utils.create_param(np.arange(3), (3,)).dtype == "int64"
+
     def test_size_one_axes_are_broadcastable(self):
         p = utils.create_param(np.ones((1, 3)), (1, 3))
         assert p.type.shape == (1, None)

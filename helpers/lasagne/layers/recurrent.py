@@ -32,6 +32,8 @@ Lasagne's):
   stay ``None`` as far as these layers are concerned.  On the CPU backend a
   ``None`` length works as in Lasagne; a declared length is checked when the
   function runs, where Lasagne silently accepted any other length.
+  ``gradient_steps`` (truncated backpropagation) needs the CPU backend: PyTensor's
+  JAX `scan` cannot run a truncated gradient (it stops with an AssertionError).
 * ``precompute_input`` multiplies the (time * batch, features) matrix by the
   stacked weights as one 2-D product (Lasagne used a 3-D ``dot``, whose gradient
   the JAX backend cannot reshape without a static batch size).
@@ -189,7 +191,8 @@ class CustomRecurrentLayer(MergeLayer):
         Train ``hid_init`` (it is a parameter either way, tagged ``trainable`` only
         if this is true).
     gradient_steps : int
-        Backpropagate through at most this many steps (-1: all).
+        Backpropagate through at most this many steps (-1: all).  Anything but -1
+        needs the CPU backend (PyTensor's JAX `scan` has no truncated gradient).
     grad_clipping : float
         If nonzero, clip the gradient of the pre-activation to
         ``[-grad_clipping, grad_clipping]`` at each step (the forward pass is

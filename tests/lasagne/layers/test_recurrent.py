@@ -6,7 +6,7 @@ import pytensor.tensor as pt
 import pytest
 
 import helpers
-from helpers.lasagne import init, nonlinearities
+from helpers.lasagne import init, nonlinearities, objectives, updates
 from helpers.lasagne.layers import (
     CustomRecurrentLayer,
     DenseLayer,
@@ -15,12 +15,20 @@ from helpers.lasagne.layers import (
     InputLayer,
     LSTMLayer,
     RecurrentLayer,
+    ReshapeLayer,
     count_params,
     get_all_params,
     get_output,
     get_output_shape,
 )
-from tests.reference import gru_step, lstm_step, recurrent_loop, rnn_step
+from tests.reference import (
+    categorical_crossentropy,
+    gru_step,
+    lstm_step,
+    recurrent_loop,
+    rnn_step,
+    softmax_rows,
+)
 
 ATOL = 1e-8 if pytensor.config.floatX == "float64" else 1e-5
 BATCH, FEATURES, UNITS = 2, 3, 4
@@ -386,6 +394,17 @@ class TestConstruction:
         with pytest.raises(ValueError, match="Gradient steps must be -1"):
             GRULayer((None, 4, 3), 2, unroll_scan=True, gradient_steps=2)
 
+    def test_float64_weight_arrays_become_floatX(self):
+        pytensor.config.floatX = "float32"  # the conftest restores it
+        W = np.linspace(-1, 1, FEATURES * UNITS).reshape(FEATURES, UNITS)
+        l_in = InputLayer((None, 5, FEATURES))
+        layer = RecurrentLayer(l_in, UNITS, W_in_to_hid=W)
+        lstm = LSTMLayer(l_in, UNITS, ingate=Gate(W_in=W))
+        for param in (layer.W_in_to_hid, lstm.W_in_to_ingate):
+            assert param.dtype == "float32"
+            np.testing.assert_allclose(param.get_value(), W, rtol=1e-6)
+        assert get_output(layer).dtype == get_output(lstm).dtype == "float32"
+
     def test_peepholes_need_cell_weights(self):
         with pytest.raises(ValueError, match="peepholes"):
             LSTMLayer((None, None, 3), 2, ingate=Gate(W_cell=None))
@@ -415,3 +434,70 @@ def test_jax_trains_with_a_declared_length_and_any_batch(rng):
         slope = (f(x + eps * direction)[0] - f(x - eps * direction)[0]) / (2 * eps)
         np.testing.assert_allclose(slope, (g_x * direction).sum(), rtol=1e-6)
         assert [g.shape for g in g_params] == [p.get_value().shape for p in params]
+
+
+def _symbolic_splits(fgraph):
+    """Split nodes (also inside scans) whose split sizes are not constants."""
+    found = []
+    for node in fgraph.apply_nodes:
+        inner = getattr(node.op, "fgraph", None)
+        if inner is not None:
+            found += _symbolic_splits(inner)
+        if type(node.op).__name__ == "Split" and not isinstance(
+                node.inputs[-1], pytensor.graph.basic.Constant):  # (x, sizes)
+            found.append(node)
+    return found
+
+
+@pytest.mark.parametrize("cell", ["lstm", pytest.param("gru", marks=pytest.mark.slow),
+                                  pytest.param("rnn", marks=pytest.mark.slow)])
+def test_float32_sequence_model_trains_with_adam(cell, rng, backend):
+    """The usual character-model set-up trains in float32 on both backends.
+
+    ``InputLayer((None, time, vocab))`` -> recurrent layer (64 units, gradient
+    clipping) -> ``ReshapeLayer((-1, 64))`` -> softmax `DenseLayer`, categorical
+    cross-entropy on int targets, `adam`.  JAX needs the sequence length fixed in
+    the InputLayer; the batch may stay ``None``.  This failed under JAX in float32
+    (a float32 sum inside the scan gradient came back float64: "carry input and
+    carry output must have equal types").  Checks: the first loss matches NumPy,
+    adam's first step (``lr * g / (|g| + eps)``) moves no weight by more than the
+    learning rate and some entry of every parameter by about that much (so every
+    gradient reached its parameter), all parameters stay float32, the second loss
+    is lower, and under JAX no split of the stacked gate weights has symbolic
+    sizes.
+    """
+    pytensor.config.floatX = "float32"  # the conftest restores it
+    seq_len, vocab, units, lr = 6, 5, 64, 1e-3
+    l_in = InputLayer((None, seq_len, vocab))
+    layer_class = {"lstm": LSTMLayer, "gru": GRULayer, "rnn": RecurrentLayer}[cell]
+    options = {"nonlinearity": nonlinearities.tanh} if cell == "rnn" else {}
+    recurrent = layer_class(l_in, units, grad_clipping=100, **options)
+    l_out = DenseLayer(ReshapeLayer(recurrent, (-1, units)), vocab,
+                       nonlinearity=nonlinearities.softmax)
+    targets = pt.ivector("targets")
+    loss = objectives.categorical_crossentropy(get_output(l_out), targets).mean()
+    params = get_all_params(l_out, trainable=True)
+    train = pytensor.function([l_in.input_var, targets], loss,
+                              updates=updates.adam(loss, params, learning_rate=lr))
+    if backend == "jax":
+        assert not _symbolic_splits(train.maker.fgraph)
+
+    tokens = rng.permutation(np.arange(4 * seq_len) % vocab).reshape(4, seq_len)
+    x = np.eye(vocab, dtype="float32")[tokens]  # every symbol occurs
+    y = rng.integers(0, vocab, size=4 * seq_len).astype("int32")
+    before = [p.get_value() for p in params]
+    hid = _reference(cell, recurrent, x.astype("float64")).reshape(-1, units)
+    probs = softmax_rows(hid @ l_out.W.get_value() + l_out.b.get_value())
+    expected = categorical_crossentropy(probs, y).mean()
+
+    first = train(x, y)
+    np.testing.assert_allclose(first, expected, rtol=1e-5)
+    for param, old in zip(params, before):
+        new = param.get_value()
+        assert new.dtype == "float32", param.name
+        step = np.abs(new - old)
+        assert step.max() <= lr * 1.001, param.name
+        np.testing.assert_allclose(step.max(), lr, rtol=0.05, err_msg=param.name)
+    second = train(x, y)
+    assert np.asarray(second).dtype == "float32"
+    assert second < first
