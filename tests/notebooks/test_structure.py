@@ -54,20 +54,27 @@ def test_code_cells_are_valid_python(nb):
 
 
 def test_every_answer_has_a_self_check_and_hidden_tests(nb):
+    """Each answer cell is followed, before the next answer, by a visible
+    self-check (a plain code cell) and then a locked test cell with hidden tests."""
     cells = nb.cells
     answers = [i for i, c in enumerate(cells) if _nbgrader(c).get("solution")]
     assert answers, "a notebook needs at least one exercise"
-    for i in answers:
-        assert "### BEGIN SOLUTION" in cells[i].source
-        assert _nbgrader(cells[i + 1]) == {} and cells[i + 1].cell_type == "code", (
-            f"cell {i + 1} should be the visible self-check of {_nbgrader(cells[i])['grade_id']}")
-        test = cells[i + 2]
-        meta = _nbgrader(test)
-        assert meta.get("grade") and meta.get("locked") and meta.get("points", 0) > 0
-        assert "### BEGIN HIDDEN TESTS" in test.source
-        first = ast.parse(_python(test.source)).body[0]
-        assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
-            and isinstance(first.value.value, str), "a test cell starts with a string"
+    for i, end in zip(answers, answers[1:] + [len(cells)]):
+        grade_id = _nbgrader(cells[i])["grade_id"]
+        assert "### BEGIN SOLUTION" in cells[i].source, grade_id
+        segment = cells[i + 1:end]
+        tests = [k for k, c in enumerate(segment) if _nbgrader(c).get("grade")]
+        assert tests, f"{grade_id} has no graded test cell after it"
+        checks = [c for c in segment[:tests[0]]
+                  if c.cell_type == "code" and not _nbgrader(c)]
+        assert checks, f"{grade_id} has no visible self-check before its tests"
+        for k in tests:
+            test, meta = segment[k], _nbgrader(segment[k])
+            assert meta.get("locked") and meta.get("points", 0) > 0, meta
+            assert "### BEGIN HIDDEN TESTS" in test.source, meta["grade_id"]
+            first = ast.parse(_python(test.source)).body[0]
+            assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str), "a test cell starts with a string"
 
 
 def test_grade_ids_name_their_exercise(nb):
