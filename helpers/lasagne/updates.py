@@ -21,6 +21,8 @@ import pytensor
 import pytensor.tensor as pt
 from pytensor.compile.sharedvalue import SharedVariable
 
+from .utils import norm_axes_for
+
 __all__ = [
     "adadelta",
     "adagrad",
@@ -428,18 +430,7 @@ def norm_constraint(tensor_var, max_norm, norm_axes=None, epsilon=1e-7):
     tensor
         `tensor_var` with every norm clipped to at most `max_norm`.
     """
-    ndim = tensor_var.ndim
-    if norm_axes is not None:
-        sum_over = tuple(norm_axes)
-    elif ndim == 2:
-        sum_over = (0,)
-    elif ndim in (3, 4, 5):
-        sum_over = tuple(range(1, ndim))
-    else:
-        raise ValueError(
-            f"norm_constraint cannot guess the norm axes of a {ndim}-D tensor; pass "
-            "norm_axes=(...)."
-        )
+    sum_over = norm_axes_for(tensor_var.ndim, norm_axes)
     dtype = np.dtype(tensor_var.dtype).type
     norms = pt.sqrt(pt.sum(pt.sqr(tensor_var), axis=sum_over, keepdims=True))
     target_norms = pt.clip(norms, 0, dtype(max_norm))

@@ -31,6 +31,7 @@ __all__ = [
     "create_param",
     "floatX",
     "inspect_kwargs",
+    "norm_axes_for",
     "int_types",
     "one_hot",
     "shared_empty",
@@ -204,16 +205,23 @@ def compute_norms(array, norm_axes=None):
             f"compute_norms works on NumPy arrays, got {type(array).__name__}; "
             "for a shared variable pass W.get_value()."
         )
-    ndim = array.ndim
-    if norm_axes is not None:
-        sum_over = tuple(norm_axes)
-    elif ndim == 2:
-        sum_over = (0,)
-    elif ndim in (3, 4, 5):
-        sum_over = tuple(range(1, ndim))
-    else:
-        raise ValueError(f"Unsupported array dimensionality {ndim}; give norm_axes.")
+    sum_over = norm_axes_for(array.ndim, norm_axes, "compute_norms")
     return np.sqrt(np.sum(array**2, axis=sum_over))
+
+
+def norm_axes_for(ndim, norm_axes=None, caller="norm_constraint"):
+    """The axes a per-unit norm sums over: ``(0,)`` for a 2D weight matrix (one
+    norm per output unit), all but the first axis for 3D-5D filters (one norm per
+    filter), or `norm_axes` when given."""
+    if norm_axes is not None:
+        return tuple(norm_axes)
+    if ndim == 2:
+        return (0,)
+    if ndim in (3, 4, 5):
+        return tuple(range(1, ndim))
+    raise ValueError(
+        f"{caller} cannot guess the norm axes of a {ndim}-D tensor; pass norm_axes."
+    )
 
 
 def _shape_str(shape):

@@ -14,6 +14,7 @@ import numpy as np
 import pytensor.tensor as pt
 
 from ... import nnet
+from ...nnet import pool_output_length
 from ..utils import as_tuple
 from .base import Layer
 
@@ -28,30 +29,6 @@ __all__ = [
 ]
 
 _MODES = ("max", "average_inc_pad", "average_exc_pad")
-
-
-def pool_output_length(input_length, pool_size, stride, pad, ignore_border):
-    """Length of a pooled axis.
-
-    Parameters
-    ----------
-    input_length : int or None
-    pool_size, stride, pad : int
-    ignore_border : bool
-        True drops a last partial window; False keeps it (then `pad` must be 0).
-
-    Returns
-    -------
-    int or None
-        With ``ignore_border=True``:
-        ``ceil((input_length + 2 * pad - pool_size + 1) / stride)``.
-
-    Examples
-    --------
-    >>> pool_output_length(24, 2, 2, 0, True), pool_output_length(7, 2, 2, 0, False)
-    (12, 4)
-    """
-    return nnet.pool_output_length(input_length, pool_size, stride, pad, ignore_border)
 
 
 def _check_mode(mode):
