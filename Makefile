@@ -47,7 +47,8 @@ work:
 		[ -e "$$dest" ] || cp -r "$$f" "$$dest";; esac; done
 
 lab: $(BIN)/.installed work
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/work
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/work \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: $(BIN)/.installed
 	$(PYTEST) -n $(JOBS) tests --ignore=tests/notebooks
