@@ -142,6 +142,10 @@ def _prepare_jax_before_each_compile():
     JAXLinker.fgraph_convert = fgraph_convert
 
 
+def _pytensor_version():
+    return tuple(int(p) for p in pytensor.__version__.split(".")[:2] if p.isdigit())
+
+
 def use(name=None):
     """Select the backend for every ``pytensor.function`` compiled afterwards.
 
@@ -177,6 +181,13 @@ def use(name=None):
                 "The JAX backend needs jax. On a CPU: pip install jax; on an NVIDIA "
                 "GPU: pip install 'jax[cuda12]' (or `make test-gpu`)."
             ) from err
+        if _pytensor_version() < (3, 3):
+            import warnings
+
+            warnings.warn(
+                f"PyTensor {pytensor.__version__} (the newest for Python 3.11) cannot "
+                "compile for JAX a graph whose batch size is known only at run time; "
+                "use Python >= 3.12, which gets PyTensor >= 3.3.", stacklevel=2)
         _prepare_jax()
         pytensor.config.mode = "JAX"
     _current = key

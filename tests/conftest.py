@@ -47,3 +47,18 @@ def _restore_pytensor_config():
     yield
     pytensor.config.floatX = floatX
     helpers.backend.use(backend)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PyTensor < 3.3 (Python 3.11) skip the JAX-backend tests.
+
+    PyTensor 3.0's JAX backend cannot compile graphs whose batch size is only known
+    at run time; the course's JAX (GPU) path needs Python >= 3.12 / PyTensor >= 3.3,
+    where these tests run.
+    """
+    if helpers.backend._pytensor_version() >= (3, 3):
+        return
+    skip = pytest.mark.skip(reason="JAX backend tests need PyTensor >= 3.3")
+    for item in items:
+        if "jax" in item.nodeid.lower():
+            item.add_marker(skip)
